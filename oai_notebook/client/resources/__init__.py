@@ -1,0 +1,1 @@
+"""One module per API resource, all built on client._resource.Resource."""
