@@ -40,6 +40,8 @@ def fix_nullable(node):
             kind = node.get("type")
             if isinstance(kind, str):
                 node["type"] = [kind, "null"]
+                if isinstance(node.get("enum"), list) and None not in node["enum"]:
+                    node["enum"].append(None)
             elif "type" not in node and "$ref" not in node:
                 pass
             else:

@@ -39,6 +39,10 @@ class _PageBase:
     def rate_limits(self) -> Any:
         return self.object.rate_limits
 
+    def to_dict(self) -> dict[str, Any]:
+        """This page's raw list object."""
+        return self.object.to_dict()
+
     def has_next_page(self) -> bool:
         return self.has_more and bool(self.data)
 
