@@ -144,6 +144,36 @@ class BaseClient:
 
         return Models(self)
 
+    @cached_property
+    def files(self):
+        from .resources.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def fine_tuning(self):
+        from .resources.fine_tuning import FineTuning
+
+        return FineTuning(self)
+
+    @cached_property
+    def batches(self):
+        from .resources.batches import Batches
+
+        return Batches(self)
+
+    @cached_property
+    def beta(self):
+        from .resources.beta import Beta
+
+        return Beta(self)
+
+    @cached_property
+    def vector_stores(self):
+        from .resources.vector_stores import VectorStores
+
+        return VectorStores(self)
+
     # -- building requests -----------------------------------------------------------------
     def _prepare(
         self,

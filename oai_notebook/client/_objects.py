@@ -79,7 +79,12 @@ def _jsonable(value: Any) -> Any:
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON into APIObjects."""
-    return json.loads(text, object_pairs_hook=APIObject)
+    if not isinstance(text, str):
+        text = bytes(text).decode("utf-8")
+    return _decode(text)
+
+
+_decode = json.JSONDecoder(object_pairs_hook=APIObject).decode  # one decoder, not one per call
 
 
 def attach(result: Any, response: Any) -> Any:

@@ -67,3 +67,16 @@ def no_sleep(monkeypatch):
 
     monkeypatch.setattr("asyncio.sleep", fake_sleep)
     return waits
+
+
+@pytest.fixture
+def poll_sleeps(monkeypatch):
+    """Record the waits of the poll helpers (runs, batches, vector stores...) instead of sleeping."""
+    waits: list[float] = []
+    monkeypatch.setattr("oai_notebook.client._workflow.sleep", waits.append)
+
+    async def record(seconds):
+        waits.append(seconds)
+
+    monkeypatch.setattr("oai_notebook.client._workflow.async_sleep", record)
+    return waits
