@@ -77,7 +77,7 @@ class WithStreamingResponse:
 
     def __getattr__(self, name: str) -> Any:
         method = getattr(self._resource, name)
-        if "_stream_response" not in getattr(getattr(method, "__func__", method), "__code__").co_varnames:
+        if "_stream_response" not in getattr(method, "__func__", method).__code__.co_varnames:
             raise AttributeError(f"{name}() has no streaming response; call it directly")
 
         def call(*args: Any, **kwargs: Any) -> Any:
