@@ -48,11 +48,38 @@ def _timeout(value: Any) -> httpx.Timeout:
 
 
 class BaseClient:
-    """What Client and AsyncClient share: settings, resources, request building and result parsing."""
+    """What Client and AsyncClient share: settings, resources, request building and result parsing.
+
+    Arguments default to OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID.
+    `http_client` takes your own httpx client (proxies, transports); `on_retry` is told of each retry.
+    """
 
     is_async = False
+    _stream_cls: Any = Stream
+    _binary_stream_cls: Any = StreamedBinary
+    _page_cls: Any = SyncPage
 
-    def __init__(self, settings: Settings, http_client: Any, on_retry: RetryCallback | None) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: float | httpx.Timeout | None = 600.0,
+        max_retries: int = 2,
+        default_headers: dict[str, str] | None = None,
+        default_query: dict[str, str] | None = None,
+        http_client: Any = None,
+        on_retry: RetryCallback | None = None,
+        check_reasoning_params: bool = True,
+        _settings: Settings | None = None,
+    ) -> None:
+        settings = _settings or openai_settings(
+            api_key=api_key, base_url=base_url, organization=organization, project=project,
+            timeout=timeout, max_retries=max_retries, default_headers=dict(default_headers or {}),
+            default_query=dict(default_query or {}), check_reasoning_params=check_reasoning_params,
+        )
         self.settings = settings
         self.on_retry = on_retry
         self._base_url = settings.base_url
@@ -66,7 +93,6 @@ class BaseClient:
         else:
             self._auth_per_request = True
         # Our own httpx client carries the fixed headers; a caller's client gets them per request.
-        self._client_headers = headers if owned else None
         self._request_headers = None if owned else headers
         self._http = http_client if not owned else self._make_http(headers)
 
@@ -180,13 +206,13 @@ class BaseClient:
         method: str,
         path: str,
         *,
-        body: dict[str, Any] | None,
         query: dict[str, Any] | None,
-        files: dict[str, Any] | None,
-        headers: dict[str, str] | None,
-        timeout: Any,
-        model: str | None,
         stream: bool,
+        body: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: Any = _NOT_GIVEN,
+        model: str | None = None,
     ) -> _Prepared:
         url = self._base_url + self.settings.path_for(path, model)
         params = {**self._query, **query} if query else (self._query or None)
@@ -224,12 +250,54 @@ class BaseClient:
 
         return _Prepared(build, [], stream)
 
-    def _retry_event(self, retries_done: int, max_retries: int, headers: Any, reason: str, status: int | None) -> RetryEvent:
-        event = RetryEvent(retries_done + 1, max_retries, retry_delay(retries_done, headers), reason, status)
+    def _retry_or_raise(
+        self,
+        retries: int,
+        max_retries: int,
+        request: httpx.Request,
+        exc: httpx.TransportError | None = None,
+        response: httpx.Response | None = None,
+    ) -> float:
+        """The wait before the next try, or raise the error if this failure is final."""
+        if exc is not None:
+            error: Exception = _connection_error(exc, request)
+            final = retries >= max_retries
+            headers, status = None, None
+        else:
+            error = status_error(response)
+            headers, status = response.headers, response.status_code
+            final = retries >= max_retries or not should_retry(status, headers)
+        if final:
+            raise error from exc
+        event = RetryEvent(retries + 1, max_retries, retry_delay(retries, headers), _failure_reason(error), status)
         log.info("%s", event)
         if self.on_retry is not None:
             self.on_retry(event)
-        return event
+        return event.delay
+
+    def _finish(
+        self,
+        response: httpx.Response,
+        path: str,
+        *,
+        stream: bool,
+        stream_parse: Callable[[str | None, Any], Any],
+        kind: str,
+        cast: Callable[[Any], Any] | None,
+        page: bool,
+        query: dict[str, Any] | None,
+        options: dict[str, Any],
+    ) -> Any:
+        """The user's result: a stream, a streamed body, a page, or the parsed response."""
+        if stream:
+            return self._stream_cls(response, stream_parse)
+        if kind == "binary_stream":
+            return self._binary_stream_cls(response)
+        result = self._result(response, kind, cast)
+        if page:
+            page_options = {k: options[k] for k in ("headers", "timeout", "max_retries") if k in options}
+            return self._page_cls(self, result, path, dict(query or {}), page_options)
+        return result
 
     @staticmethod
     def _result(response: httpx.Response, kind: str, cast: Callable[[Any], Any] | None) -> Any:
@@ -284,34 +352,7 @@ def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIC
 
 
 class Client(BaseClient):
-    """A synchronous client for the OpenAI API or any OpenAI-compatible server.
-
-    Arguments default to OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID.
-    `http_client` takes your own httpx.Client (proxies, transports); `on_retry` is told of each retry.
-    """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        timeout: float | httpx.Timeout | None = 600.0,
-        max_retries: int = 2,
-        default_headers: dict[str, str] | None = None,
-        default_query: dict[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        on_retry: RetryCallback | None = None,
-        check_reasoning_params: bool = True,
-        _settings: Settings | None = None,
-    ) -> None:
-        settings = _settings or openai_settings(
-            api_key=api_key, base_url=base_url, organization=organization, project=project,
-            timeout=timeout, max_retries=max_retries, default_headers=dict(default_headers or {}),
-            default_query=dict(default_query or {}), check_reasoning_params=check_reasoning_params,
-        )
-        super().__init__(settings, http_client, on_retry)
+    """A synchronous client for the OpenAI API or any OpenAI-compatible server."""
 
     def _make_http(self, headers: dict[str, str]) -> httpx.Client:
         return httpx.Client(
@@ -326,37 +367,29 @@ class Client(BaseClient):
         method: str,
         path: str,
         *,
-        body: dict[str, Any] | None = None,
         query: dict[str, Any] | None = None,
-        files: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-        timeout: Any = _NOT_GIVEN,
         max_retries: int | None = None,
-        model: str | None = None,
         stream: bool = False,
         stream_parse: Callable[[str | None, Any], Any] = chunk_parser,
         kind: str = "json",
         cast: Callable[[Any], Any] | None = None,
         page: bool = False,
+        **options: Any,
     ) -> Any:
-        """Send one API request and return its parsed result (the path is relative to base_url)."""
-        prepared = self._prepare(
-            method, path, body=body, query=query, files=files, headers=headers,
-            timeout=timeout, model=model, stream=stream or kind == "binary_stream",
-        )
+        """Send one API request and return its result (the path is relative to base_url).
+
+        `options`: body, files, headers, timeout, model (see BaseClient._prepare).
+        """
+        prepared = self._prepare(method, path, query=query, stream=stream or kind == "binary_stream", **options)
         try:
             response = self._send(prepared, self.settings.max_retries if max_retries is None else max_retries)
         finally:
             prepared.close()
-        if stream:
-            return Stream(response, stream_parse)
-        if kind == "binary_stream":
-            return StreamedBinary(response)
-        result = self._result(response, kind, cast)
-        if page:
-            options = {"headers": headers, "timeout": timeout, "max_retries": max_retries, "cast": cast}
-            return SyncPage(self, result, path, dict(query or {}), options)
-        return result
+        options["max_retries"] = max_retries
+        return self._finish(
+            response, path, stream=stream, stream_parse=stream_parse, kind=kind, cast=cast, page=page,
+            query=query, options=options,
+        )
 
     def _send(self, prepared: _Prepared, max_retries: int) -> httpx.Response:
         retries = 0
@@ -365,23 +398,14 @@ class Client(BaseClient):
             try:
                 response = self._http.send(request, stream=prepared.stream)
             except httpx.TransportError as exc:
-                error = _connection_error(exc, request)
-                if retries >= max_retries:
-                    raise error from exc
-                event = self._retry_event(retries, max_retries, None, _failure_reason(error), None)
+                delay = self._retry_or_raise(retries, max_retries, request, exc=exc)
             else:
                 if response.status_code < 400:
                     return response
                 response.read()
-                if retries >= max_retries or not should_retry(response.status_code, response.headers):
-                    response.close()
-                    raise status_error(response)
-                error = status_error(response)
                 response.close()
-                event = self._retry_event(
-                    retries, max_retries, response.headers, _failure_reason(error), response.status_code
-                )
-            time.sleep(event.delay)
+                delay = self._retry_or_raise(retries, max_retries, request, response=response)
+            time.sleep(delay)
             retries += 1
 
     def close(self) -> None:
@@ -399,29 +423,9 @@ class AsyncClient(BaseClient):
     """The asyncio twin of Client. Its connection pool is sharded to stay fast with many requests in flight."""
 
     is_async = True
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        timeout: float | httpx.Timeout | None = 600.0,
-        max_retries: int = 2,
-        default_headers: dict[str, str] | None = None,
-        default_query: dict[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        on_retry: RetryCallback | None = None,
-        check_reasoning_params: bool = True,
-        _settings: Settings | None = None,
-    ) -> None:
-        settings = _settings or openai_settings(
-            api_key=api_key, base_url=base_url, organization=organization, project=project,
-            timeout=timeout, max_retries=max_retries, default_headers=dict(default_headers or {}),
-            default_query=dict(default_query or {}), check_reasoning_params=check_reasoning_params,
-        )
-        super().__init__(settings, http_client, on_retry)
+    _stream_cls = AsyncStream
+    _binary_stream_cls = AsyncStreamedBinary
+    _page_cls = AsyncPage
 
     def _make_http(self, headers: dict[str, str]) -> httpx.AsyncClient:
         from ._transport import ShardedAsyncTransport
@@ -444,36 +448,25 @@ class AsyncClient(BaseClient):
         method: str,
         path: str,
         *,
-        body: dict[str, Any] | None = None,
         query: dict[str, Any] | None = None,
-        files: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-        timeout: Any = _NOT_GIVEN,
         max_retries: int | None = None,
-        model: str | None = None,
         stream: bool = False,
         stream_parse: Callable[[str | None, Any], Any] = chunk_parser,
         kind: str = "json",
         cast: Callable[[Any], Any] | None = None,
         page: bool = False,
+        **options: Any,
     ) -> Any:
-        prepared = self._prepare(
-            method, path, body=body, query=query, files=files, headers=headers,
-            timeout=timeout, model=model, stream=stream or kind == "binary_stream",
-        )
+        prepared = self._prepare(method, path, query=query, stream=stream or kind == "binary_stream", **options)
         try:
             response = await self._send(prepared, self.settings.max_retries if max_retries is None else max_retries)
         finally:
             prepared.close()
-        if stream:
-            return AsyncStream(response, stream_parse)
-        if kind == "binary_stream":
-            return AsyncStreamedBinary(response)
-        result = self._result(response, kind, cast)
-        if page:
-            options = {"headers": headers, "timeout": timeout, "max_retries": max_retries, "cast": cast}
-            return AsyncPage(self, result, path, dict(query or {}), options)
-        return result
+        options["max_retries"] = max_retries
+        return self._finish(
+            response, path, stream=stream, stream_parse=stream_parse, kind=kind, cast=cast, page=page,
+            query=query, options=options,
+        )
 
     async def _send(self, prepared: _Prepared, max_retries: int) -> httpx.Response:
         retries = 0
@@ -482,25 +475,16 @@ class AsyncClient(BaseClient):
             try:
                 response = await self._http.send(request, stream=prepared.stream)
             except httpx.TransportError as exc:
-                error = _connection_error(exc, request)
-                if retries >= max_retries:
-                    raise error from exc
-                event = self._retry_event(retries, max_retries, None, _failure_reason(error), None)
+                delay = self._retry_or_raise(retries, max_retries, request, exc=exc)
             else:
                 if response.status_code < 400:
                     return response
                 await response.aread()
-                if retries >= max_retries or not should_retry(response.status_code, response.headers):
-                    await response.aclose()
-                    raise status_error(response)
-                error = status_error(response)
                 await response.aclose()
-                event = self._retry_event(
-                    retries, max_retries, response.headers, _failure_reason(error), response.status_code
-                )
+                delay = self._retry_or_raise(retries, max_retries, request, response=response)
             import asyncio
 
-            await asyncio.sleep(event.delay)
+            await asyncio.sleep(delay)
             retries += 1
 
     async def close(self) -> None:
@@ -514,51 +498,22 @@ class AsyncClient(BaseClient):
         await self.close()
 
 
-def _azure_init(cls: type[BaseClient]):
-    def __init__(
-        self,
-        *,
-        azure_endpoint: str | None = None,
-        api_version: str | None = None,
-        api_key: str | None = None,
-        azure_ad_token: str | None = None,
-        azure_ad_token_provider: Callable[[], str] | None = None,
-        azure_deployment: str | None = None,
-        base_url: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        timeout: float | httpx.Timeout | None = 600.0,
-        max_retries: int = 2,
-        default_headers: dict[str, str] | None = None,
-        default_query: dict[str, str] | None = None,
-        http_client: Any = None,
-        on_retry: RetryCallback | None = None,
-        check_reasoning_params: bool = True,
-    ) -> None:
-        settings = azure_settings(
-            azure_endpoint=azure_endpoint, api_version=api_version, api_key=api_key,
-            azure_ad_token=azure_ad_token, azure_ad_token_provider=azure_ad_token_provider,
-            azure_deployment=azure_deployment, base_url=base_url, organization=organization,
-            project=project, timeout=timeout, max_retries=max_retries,
-            default_headers=dict(default_headers or {}), default_query=dict(default_query or {}),
-            check_reasoning_params=check_reasoning_params,
-        )
-        cls.__init__(self, http_client=http_client, on_retry=on_retry, _settings=settings)
-
-    return __init__
+class _AzureMixin:
+    def __init__(self, *, http_client: Any = None, on_retry: RetryCallback | None = None, **options: Any) -> None:
+        """Options: azure_endpoint, api_version, api_key, azure_ad_token, azure_ad_token_provider,
+        azure_deployment, base_url, organization, project, timeout, max_retries, default_headers,
+        default_query, check_reasoning_params."""
+        settings = azure_settings(**options)
+        super().__init__(http_client=http_client, on_retry=on_retry, _settings=settings)
 
 
-class AzureClient(Client):
+class AzureClient(_AzureMixin, Client):
     """Client for Azure OpenAI: `/openai/deployments/{deployment}/...`, `api-version`, `api-key`.
 
     Arguments default to AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN) and
     OPENAI_API_VERSION. The deployment is `azure_deployment`, or else each call's `model`.
     """
 
-    __init__ = _azure_init(Client)
 
-
-class AsyncAzureClient(AsyncClient):
+class AsyncAzureClient(_AzureMixin, AsyncClient):
     """The asyncio twin of AzureClient."""
-
-    __init__ = _azure_init(AsyncClient)
