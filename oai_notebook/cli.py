@@ -27,6 +27,8 @@ def _add_sandbox(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespac
                         help="a GGUF file to use as the chat model")
     parser.add_argument("--max-upload-bytes", type=int, default=None,
                         help="largest accepted request body")
+    parser.add_argument("--default-max-tokens", type=int, default=None,
+                        help="reply length cap when a chat request sets none (default 256)")
     parser.add_argument("--max-seconds", type=float, default=None,
                         help="stop by itself after this many seconds")
     parser.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
@@ -49,6 +51,8 @@ def _run_sandbox(args: argparse.Namespace) -> int:
         options["data_dir"] = args.data_dir
     if args.max_upload_bytes:
         options["max_upload_bytes"] = args.max_upload_bytes
+    if args.default_max_tokens:
+        options["default_max_tokens"] = args.default_max_tokens
     if args.chat_model_path is not None and not args.chat_model_path.is_file():
         raise SystemExit(f"oai-notebook sandbox: no GGUF file at {args.chat_model_path}")
     serve(
@@ -81,3 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import iterate_in_threadpool
@@ -37,11 +37,8 @@ class SandboxState:
 
 def sandbox(request: Request) -> SandboxState:
     state: SandboxState = request.app.state.sandbox
-    if not state.base_url:
-        return SandboxState(
-            state.config, state.catalog, state.engines, state.store,
-            str(request.base_url).rstrip("/"),
-        )
+    if not state.base_url:  # an app served some other way: take the root from the request
+        return replace(state, base_url=str(request.base_url).rstrip("/"))
     return state
 
 

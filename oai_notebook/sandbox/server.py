@@ -173,6 +173,7 @@ def start(
     tpm: int | None = None,
     chat_model_path: str | Path | None = None,
     max_upload_bytes: int | None = None,
+    default_max_tokens: int | None = None,
     temporary: bool = False,
     mode: str = "process",
     max_seconds: float | None = None,
@@ -191,6 +192,7 @@ def start(
         chat_model_path=Path(chat_model_path) if chat_model_path else None,
         **({"data_dir": Path(data_dir)} if data_dir is not None else {}),
         **({"max_upload_bytes": max_upload_bytes} if max_upload_bytes else {}),
+        **({"default_max_tokens": default_max_tokens} if default_max_tokens else {}),
     )
     if mode == "thread":
         url, stopper = _start_thread(config, ready_timeout)
@@ -207,6 +209,7 @@ def _child_command(config: SandboxConfig, max_seconds: float | None) -> list[str
         "--port", str(config.port), "--data-dir", str(config.data_dir),
         "--parent-pid", str(os.getpid()), "--watch-stdin",
         "--max-upload-bytes", str(config.max_upload_bytes),
+        "--default-max-tokens", str(config.default_max_tokens),
     ]
     for flag, value in (
         ("--rpm", config.rpm), ("--tpm", config.tpm),

@@ -14,12 +14,14 @@ from oai_notebook.sandbox import start
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 UPLOAD_LIMIT = 4 * 1024 * 1024  # small, so the 413 path is cheap to exercise
+DEFAULT_MAX_TOKENS = 40  # the chat reply cap (256 by default), lowered to keep tests quick
 
 
 @pytest.fixture(scope="session")
 def sandbox_handle(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     data_dir = tmp_path_factory.mktemp("sandbox-data")
-    with start(data_dir=data_dir, max_upload_bytes=UPLOAD_LIMIT, max_seconds=3600) as handle:
+    with start(data_dir=data_dir, max_upload_bytes=UPLOAD_LIMIT,
+               default_max_tokens=DEFAULT_MAX_TOKENS, max_seconds=3600) as handle:
         yield handle
 
 
@@ -73,3 +75,21 @@ def assert_openai_error(response: httpx.Response, status: int, param: str | None
     if param != "any":
         assert error["param"] == param, error
     return error
+
+
+@pytest.fixture(scope="session")
+def own_client(sandbox_url: str):
+    """oai_notebook's own client (SDK-compatible shapes), pointed at the sandbox."""
+    from oai_notebook.client import Client
+
+    client = Client(base_url=sandbox_url, api_key="sk-test", max_retries=0, timeout=300)
+    yield client
+    close = getattr(client, "close", None)
+    if close:
+        close()
+
+
+@pytest.fixture(params=["openai", "oai_notebook"])
+def any_client(request: pytest.FixtureRequest):
+    """Each test using this runs with the official SDK and with oai_notebook's client."""
+    return request.getfixturevalue("openai_client" if request.param == "openai" else "own_client")

@@ -19,8 +19,8 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def test_generation_honours_size_and_n(openai_client):
-    result = openai_client.images.generate(
+def test_generation_honours_size_and_n(any_client):
+    result = any_client.images.generate(
         model="dall-e-2", prompt="a red fox in snow", n=3, size="256x256",
         response_format="b64_json",
     )
@@ -59,11 +59,11 @@ def test_wide_sizes_and_gpt_image_defaults_to_b64(openai_client):
     assert result.size == "1536x1024"
 
 
-def test_edit_keeps_pixels_outside_the_mask(openai_client, valid_response, http):
+def test_edit_keeps_pixels_outside_the_mask(any_client, valid_response, http):
     original = Image.new("RGB", (256, 256), (10, 200, 30))
     mask = Image.new("RGBA", (256, 256), (0, 0, 0, 255))
     mask.paste((0, 0, 0, 0), (0, 0, 128, 256))  # the left half is transparent: edit it
-    result = openai_client.images.edit(
+    result = any_client.images.edit(
         image=("in.png", _png(original)), mask=("mask.png", _png(mask)),
         prompt="a sun", n=2, size="256x256", response_format="b64_json",
     )
@@ -92,10 +92,10 @@ def test_edit_rejects_a_mask_of_another_size(openai_client):
     assert caught.value.body["param"] == "mask"
 
 
-def test_variation_changes_the_input(openai_client):
+def test_variation_changes_the_input(any_client):
     source = Image.new("RGB", (256, 256), (200, 40, 40))
     source.paste((40, 40, 200), (0, 0, 128, 128))
-    result = openai_client.images.create_variation(
+    result = any_client.images.create_variation(
         image=("in.png", _png(source)), n=2, size="256x256", response_format="b64_json"
     )
     variations = [_decode(item).convert("RGB") for item in result.data]

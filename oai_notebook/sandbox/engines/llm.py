@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import threading
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -99,6 +100,9 @@ class LlmEngine:
         )
         self.n_ctx = self.llama.n_ctx()
         self._lock = threading.Lock()
+        template = self.llama.metadata.get("tokenizer.chat_template", "")
+        # Gemma's own template is rendered here (it drops system messages); others use theirs.
+        self.template: str | None = None if "<start_of_turn>" in template or not template else template
 
     # ------------------------------------------------------------ tokens and grammars
 
@@ -111,21 +115,36 @@ class LlmEngine:
     def detokenize(self, tokens: Sequence[int]) -> str:
         return self.llama.detokenize(list(tokens)).decode("utf-8", errors="replace")
 
+    def chat_prompt(self, messages: list[dict[str, str]]) -> str:
+        """The prompt for plain-text chat messages ({"role": system|user|assistant, "content"})."""
+        if self.template is None:
+            return gemma_prompt(messages)
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        llama = self.llama
+        formatter = Jinja2ChatFormatter(
+            self.template,
+            eos_token=llama.detokenize([llama.token_eos()], special=True).decode(errors="replace"),
+            bos_token=llama.detokenize([llama.token_bos()], special=True).decode(errors="replace"),
+        )
+        return formatter(messages=messages).prompt
+
     @staticmethod
     def schema_grammar(schema: dict[str, Any]) -> str:
-        """GBNF text that only admits JSON matching `schema`."""
+        """GBNF text that only admits (compact) JSON matching `schema`."""
         from llama_cpp.llama_grammar import json_schema_to_gbnf
 
         try:
-            return json_schema_to_gbnf(json.dumps(schema))
+            gbnf = json_schema_to_gbnf(json.dumps(schema))
         except Exception as exc:  # the converter raises assorted errors on unsupported schemas
             raise GrammarError(f"unsupported JSON schema for constrained output: {exc}") from None
+        # At most one space between tokens: small models otherwise pad with endless whitespace.
+        return re.sub(r"^space ::= .*$", 'space ::= | " "', gbnf, flags=re.MULTILINE)
 
-    @staticmethod
-    def json_grammar() -> str:
-        from llama_cpp.llama_grammar import JSON_GBNF
-
-        return JSON_GBNF
+    @classmethod
+    def json_grammar(cls) -> str:
+        """Any JSON object."""
+        return cls.schema_grammar({"type": "object"})
 
     # ------------------------------------------------------------ generation
 
@@ -141,8 +160,9 @@ class LlmEngine:
             "max_tokens": sampling.max_tokens,
             "temperature": 0.0 if greedy else sampling.temperature,
             "top_p": 1.0 if greedy else sampling.top_p,
-            "top_k": 1 if greedy else 0,  # 0 = no top-k cut, as OpenAI samples
-            "min_p": 0.0,
+            # llama.cpp's default cut-offs: without them a 270M model samples gibberish at temperature 1.
+            "top_k": 1 if greedy else 40,
+            "min_p": 0.0 if greedy else 0.05,
             "repeat_penalty": 1.0,
             "presence_penalty": sampling.presence_penalty,
             "frequency_penalty": sampling.frequency_penalty,
@@ -206,6 +226,23 @@ class LlmEngine:
                     return
         finally:
             cancelled.set()
+
+
+def gemma_prompt(messages: list[dict[str, str]]) -> str:
+    """Gemma's chat template; system text leads the first user turn, as Gemma 3's own does."""
+    system = [m["content"] for m in messages if m["role"] == "system"]
+    turns = [
+        ("model" if m["role"] == "assistant" else "user", m["content"])
+        for m in messages if m["role"] != "system"
+    ]
+    lead = "\n\n".join(part for part in system if part)
+    if lead:
+        if turns and turns[0][0] == "user":
+            turns[0] = ("user", f"{lead}\n\n{turns[0][1]}")
+        else:
+            turns.insert(0, ("user", lead))
+    body = "".join(f"<start_of_turn>{role}\n{text}<end_of_turn>\n" for role, text in turns)
+    return body + "<start_of_turn>model\n"
 
 
 def load(config: SandboxConfig | None = None) -> LlmEngine:

@@ -7,8 +7,8 @@ How scores are made:
   lines, including hard negatives such as "kill the process", have none).
 - Features: each text's all-MiniLM-L6-v2 sentence embedding (384-d unit vector, see embedder.py).
 - Model: for each of the 13 categories, an L2-regularised logistic regression (numpy, fitted by
-  Newton's method, positives up-weighted to balance the classes) trained when the engine loads:
-  deterministic, about a second.
+  Newton's method; each positive example weighs sqrt(negatives / positives), half-way to
+  balanced classes) trained when the engine loads: deterministic, about two seconds.
 - `category_scores[c]` is that regression's probability that the text belongs to c;
   `categories[c]` is `score >= 0.5`; `flagged` is true when any category is.
 `tools/eval_moderation.py` reports its cross-validated precision and recall per category.
@@ -34,7 +34,8 @@ CATEGORIES: tuple[str, ...] = (
 )
 EXAMPLES_FILE = Path(__file__).parent.parent / "assets" / "moderation_examples.jsonl"
 THRESHOLD = 0.5
-L2_PENALTY = 1.0
+L2_PENALTY = 0.03
+POSITIVE_WEIGHT_POWER = 0.5  # positives weigh sqrt(negatives / positives): half-way to balanced
 
 
 def read_examples(path: Path = EXAMPLES_FILE) -> tuple[list[str], np.ndarray]:
@@ -56,12 +57,13 @@ def read_examples(path: Path = EXAMPLES_FILE) -> tuple[list[str], np.ndarray]:
 
 
 def fit_logistic(features: np.ndarray, labels: np.ndarray, penalty: float = L2_PENALTY) -> np.ndarray:
-    """Weights (bias last) of a class-balanced, L2-regularised logistic regression (Newton)."""
+    """Weights (bias last) of an L2-regularised logistic regression, positives up-weighted (Newton)."""
     import numpy as np
 
     x = np.hstack([features, np.ones((len(features), 1))])
     positives = max(labels.sum(), 1.0)
-    sample_weight = np.where(labels > 0, (len(labels) - positives) / positives, 1.0)
+    boost = ((len(labels) - positives) / positives) ** POSITIVE_WEIGHT_POWER
+    sample_weight = np.where(labels > 0, boost, 1.0)
     reg = np.full(x.shape[1], penalty)
     reg[-1] = 0.0  # the bias is not penalised
     w = np.zeros(x.shape[1])

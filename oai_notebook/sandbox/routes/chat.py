@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Route
 
-from ..engines.llm import Generation, GrammarError, LlmEngine
+from ..engines.llm import Generation, GrammarError, LlmEngine, Sampling
 from ..errors import bad_request
 from ..http import json_response, read_json, sandbox, sse_response
 from .generation import (
@@ -52,36 +52,29 @@ def _text_of(message: dict[str, Any], index: int) -> str:
     return "\n".join(texts)
 
 
-def render_prompt(messages: list[dict[str, Any]], preamble: str) -> str:
-    """Gemma's chat template: system/developer text (and `preamble`) lead the first user turn."""
-    system: list[str] = []
-    turns: list[tuple[str, str]] = []
+def plain_messages(messages: list[dict[str, Any]], preamble: str) -> list[dict[str, str]]:
+    """OpenAI messages as plain system/user/assistant text: tool calls and results written out."""
+    out: list[dict[str, str]] = []
     for index, message in enumerate(messages):
         role, text = message["role"], _text_of(message, index)
         if role in ("system", "developer"):
-            system.append(text)
-            continue
-        if role == "assistant":
+            out.append({"role": "system", "content": text})
+        elif role == "assistant":
             calls = [
                 {"name": c["function"]["name"], "arguments": _json_or_text(c["function"]["arguments"])}
                 for c in message.get("tool_calls") or [] if c.get("type") == "function"
             ]
-            if calls:
-                text = "\n".join(filter(None, [text, *(json.dumps(c) for c in calls)]))
-            turns.append(("model", text))
+            text = "\n".join(filter(None, [text, *(json.dumps(c) for c in calls)]))
+            out.append({"role": "assistant", "content": text})
         elif role in ("tool", "function"):
             source = message.get("tool_call_id") or message.get("name") or "tool"
-            turns.append(("user", f"Result of {source}:\n{text}"))
+            out.append({"role": "user", "content": f"Result of {source}:\n{text}"})
         else:
-            turns.append(("user", text))
-    lead = "\n\n".join(part for part in [*system, preamble] if part)
-    if lead:
-        if turns and turns[0][0] == "user":
-            turns[0] = ("user", f"{lead}\n\n{turns[0][1]}")
-        else:
-            turns.insert(0, ("user", lead))
-    body = "".join(f"<start_of_turn>{role}\n{text}<end_of_turn>\n" for role, text in turns)
-    return body + "<start_of_turn>model\n"
+            out.append({"role": "user", "content": text})
+    if preamble:  # after the caller's own system messages
+        position = next((i for i, m in enumerate(out) if m["role"] != "system"), len(out))
+        out.insert(position, {"role": "system", "content": preamble})
+    return out
 
 
 def _json_or_text(value: str) -> Any:
@@ -102,6 +95,7 @@ class Plan:
     grammar: str | None = None
     tool_mode: str | None = None  # None | "auto" | "required" | "named"
     tool_name: str | None = None  # for "named"
+    call_grammar: str | None = None  # for "auto", once the model opts to call
 
 
 def _function_tools(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -124,10 +118,6 @@ def _grammar(engine: LlmEngine, schema: dict[str, Any], param: str) -> str:
         return engine.schema_grammar(schema)
     except GrammarError as exc:
         raise bad_request(str(exc), param=param) from None
-
-
-def _rename_root(gbnf: str, name: str) -> str:
-    return re.sub(r"(?<![\w-])root(?![\w-])", name, gbnf)
 
 
 def plan_output(body: dict[str, Any], engine: LlmEngine) -> Plan:
@@ -193,9 +183,20 @@ def _tool_plan(functions: list[dict[str, Any]], choice: Any, engine: LlmEngine) 
     how = 'To call one, reply with only {"name": <function name>, "arguments": {...}}.'
     if choice == "required":
         return Plan(intro + how, call_grammar, "required")
-    # auto: either a function call (JSON) or plain text that does not start with "{"
-    grammar = _rename_root(call_grammar, "tool-call") + '\nroot ::= tool-call | plain\nplain ::= [^{] .*\n'
-    return Plan(intro + how + " Otherwise answer in plain text.", grammar, "auto")
+    return Plan(intro + how + " Otherwise answer in plain text.", None, "auto", None, call_grammar)
+
+
+async def settle_auto(
+    engine: LlmEngine, tokens: list[int], sampling: Sampling, plan: Plan
+) -> tuple[Plan, Sampling]:
+    """For tool_choice=auto, let the model's own first token decide: '{' starts a call (then
+    constrained by the call grammar), anything else is plain text (unconstrained, so fast)."""
+    if plan.tool_mode != "auto":
+        return plan, sampling
+    probe = await run_in_threadpool(engine.generate, tokens, replace(sampling, max_tokens=1))
+    if probe.text.lstrip().startswith("{"):
+        return replace(plan, tool_mode="required"), replace(sampling, grammar=plan.call_grammar)
+    return replace(plan, tool_mode=None), sampling
 
 
 def read_message(plan: Plan, generation: Generation) -> tuple[dict[str, Any], str]:
@@ -239,10 +240,15 @@ async def create_chat_completion(request: Request):
     include_usage = stream_options(body)
     engine = await llm_engine(state)
     plan = plan_output(body, engine)
-    tokens = engine.tokenize(render_prompt(body["messages"], plan.preamble))
+    tokens = engine.tokenize(engine.chat_prompt(plain_messages(body["messages"], plan.preamble)))
     sampling = sampling_from(body, engine, len(tokens), state.config.default_max_tokens)
     sampling = replace(sampling, grammar=plan.grammar)
-    samplings = seeds(sampling, body.get("n") or 1)
+    settled = [
+        await settle_auto(engine, tokens, choice_sampling, plan)
+        for choice_sampling in seeds(sampling, body.get("n") or 1)
+    ]
+    plans = [p for p, _ in settled]
+    samplings = [s for _, s in settled]
     base = {
         "id": completion_id("chatcmpl"),
         "created": int(time.time()),
@@ -250,11 +256,11 @@ async def create_chat_completion(request: Request):
         "system_fingerprint": FINGERPRINT,
     }
     if body.get("stream"):
-        return sse_response(_stream(engine, tokens, samplings, plan, base, include_usage))
+        return sse_response(_stream(engine, tokens, samplings, plans, base, include_usage))
     generations = await generate_all(engine, tokens, samplings)
     choices = []
     for index, generation in enumerate(generations):
-        message, finish = read_message(plan, generation)
+        message, finish = read_message(plans[index], generation)
         choices.append(
             {"index": index, "message": message, "logprobs": None, "finish_reason": finish}
         )
@@ -265,8 +271,8 @@ async def create_chat_completion(request: Request):
     })
 
 
-async def _stream(engine, tokens, samplings, plan: Plan, base, include_usage: bool):
-    """Chat chunks: incremental text; tool calls arrive whole once generated."""
+async def _stream(engine, tokens, samplings, plans: list[Plan], base, include_usage: bool):
+    """Chat chunks: text as it is generated; a tool call arrives whole once generated."""
     extra = {"usage": None} if include_usage else {}
 
     def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
@@ -275,18 +281,20 @@ async def _stream(engine, tokens, samplings, plan: Plan, base, include_usage: bo
             "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
         }
 
-    buffered = plan.tool_mode is not None  # a tool call must be read whole before it is sent
+    def buffered(index: int) -> bool:  # a tool call must be read whole before it is sent
+        return plans[index].tool_mode is not None
 
     def on_piece(index: int, piece: str) -> dict[str, Any] | None:
-        return None if buffered else chunk(index, {"content": piece})
+        return None if buffered(index) else chunk(index, {"content": piece})
 
     def on_finish(index: int, generation: Generation) -> dict[str, Any]:
-        message, finish = read_message(plan, generation)
+        message, finish = read_message(plans[index], generation)
         return {"message": message, "finish": finish, "index": index}
 
     started: set[int] = set()
     used = 0
-    async for event, used in stream_choices(engine, tokens, samplings, on_piece, on_finish):
+    async for event, running in stream_choices(engine, tokens, samplings, on_piece, on_finish):
+        used = running
         if event is None:
             continue
         index = event["index"] if "message" in event else event["choices"][0]["index"]
@@ -297,10 +305,10 @@ async def _stream(engine, tokens, samplings, plan: Plan, base, include_usage: bo
             yield event
             continue
         message = event["message"]
-        if buffered and message.get("tool_calls"):
+        if buffered(index) and message.get("tool_calls"):
             calls = [{"index": i, **call} for i, call in enumerate(message["tool_calls"])]
             yield chunk(index, {"tool_calls": calls})
-        elif buffered and message["content"]:
+        elif buffered(index) and message["content"]:
             yield chunk(index, {"content": message["content"]})
         yield chunk(index, {}, event["finish"])
     if include_usage:
