@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -65,9 +66,43 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_quickstart(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace], int]:
+    parser = sub.add_parser(
+        "quickstart",
+        help="run notebooks/01-quickstart.ipynb headless and save it as .ipynb and .html",
+        description="Execute the quickstart notebook of a clone of the repository (offline, on the "
+        "sandbox, unless --use-api-key) and write the executed notebook and an HTML copy.",
+    )
+    parser.add_argument("--out", type=Path, default=Path("out/quickstart"),
+                        help="folder for the executed notebook and its HTML copy (default: out/quickstart)")
+    parser.add_argument("--use-api-key", action="store_true",
+                        help="keep OPENAI_API_KEY/Azure settings for the kernel (default: offline sandbox)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per cell")
+    return _run_quickstart
+
+
+def _run_quickstart(args: argparse.Namespace) -> int:
+    from oai_notebook import showcase
+
+    try:
+        notebooks = showcase.find_notebooks()
+        print(f"running {notebooks / '01-quickstart.ipynb'} ...", flush=True)
+        result = showcase.execute(notebooks / "01-quickstart.ipynb", args.out,
+                                  offline=not args.use_api_key, timeout=args.timeout)
+    except showcase.ShowcaseError as exc:
+        raise SystemExit(f"oai-notebook quickstart: {exc}") from None
+    print(f"wrote {result.notebook}\nwrote {result.html}")
+    if result.error:
+        print(f"oai-notebook quickstart: a cell failed: {result.error}", file=sys.stderr)
+        return 1
+    print(f"Open the notebooks in JupyterLab:\n    {showcase.open_command(notebooks)}")
+    return 0
+
+
 # name -> function that adds the subparser and returns the handler
 COMMANDS: dict[str, Callable[[argparse._SubParsersAction], Callable[[argparse.Namespace], int]]] = {
     "sandbox": _add_sandbox,
+    "quickstart": _add_quickstart,
 }
 
 

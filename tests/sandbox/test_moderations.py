@@ -59,3 +59,22 @@ def test_images_are_refused_not_guessed(http, openai_error):
 ])
 def test_bad_requests(http, openai_error, body, status, param):
     openai_error(http.post("moderations", json=body), status, param)
+
+
+def test_engine_that_loads_another_engine_does_not_deadlock():
+    """A moderator's load() asks the registry for the embedder while its own load is under way."""
+    import threading
+
+    from oai_notebook.sandbox.engines import EngineRegistry
+
+    registry: EngineRegistry
+
+    def load_moderator():
+        return ("moderator", registry.get("embedder"))
+
+    registry = EngineRegistry({"embedder": lambda: "embedder", "moderator": load_moderator})
+    result = []
+    worker = threading.Thread(target=lambda: result.append(registry.get("moderator")), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert result == [("moderator", "embedder")]

@@ -13,7 +13,7 @@ class EngineRegistry:
     def __init__(self, factories: dict[str, Callable[[], Any]]) -> None:
         self._factories = dict(factories)
         self._engines: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # an engine may load another (moderator -> embedder)
 
     def get(self, name: str) -> Any:
         engine = self._engines.get(name)
