@@ -94,10 +94,10 @@ class BaseClient:
             self._auth_per_request = True
         # Our own httpx client carries the fixed headers; a caller's client gets them per request.
         self._request_headers = None if owned else headers
+        self._timeout = _timeout(settings.timeout)
         self._http = http_client if not owned else self._make_http(headers)
 
-    def _make_http(self, headers: dict[str, str]) -> Any:
-        raise NotImplementedError
+    _make_http: Callable[[dict[str, str]], Any]  # Client and AsyncClient build their httpx client
 
     # -- configuration ---------------------------------------------------------------------
     @property
@@ -119,6 +119,7 @@ class BaseClient:
         clone.settings = replace(self.settings, **changes)
         clone._query = clone.settings.query()
         clone._base_url = clone.settings.base_url
+        clone._timeout = _timeout(clone.settings.timeout)
         clone._owns_http = False
         # Request-level headers override the shared pool's defaults (a changed key, say).
         clone._request_headers = {**clone.settings.static_headers(), **clone.settings.auth_headers()}
@@ -223,8 +224,7 @@ class BaseClient:
                 request_headers.update(self.settings.auth_headers())
         if stream:
             request_headers = {**(request_headers or {}), "Accept": "text/event-stream"}
-        if timeout is not _NOT_GIVEN:
-            timeout = _timeout(timeout)
+        timeout = self._timeout if timeout is _NOT_GIVEN else _timeout(timeout)
         build_request = self._http.build_request
         if files:
             uploads = _uploads(files)

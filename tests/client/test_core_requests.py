@@ -98,6 +98,14 @@ def test_with_options_changes_key_and_retries_but_shares_the_pool():
     assert other._http is client._http
 
 
+def test_with_options_timeout_applies_to_the_shared_pool():
+    client, rec = make_client(lambda r: json_response({"object": "list", "data": []}), timeout=30.0)
+    client.models.list()
+    assert rec.last.extensions["timeout"]["read"] == 30.0
+    client.with_options(timeout=2.0).models.list()
+    assert rec.last.extensions["timeout"]["read"] == 2.0
+
+
 def test_per_call_timeout_is_applied():
     client, rec = make_client(lambda r: json_response({"object": "list", "data": []}))
     client.models.list(timeout=3.5)
