@@ -91,7 +91,8 @@ async def test_cancel_stops_the_requests_and_keeps_the_finished_cells(shell, ech
     await playground._models_job
     echo.first_delay = 0.2
     playground.run()
-    await until(lambda: playground.progress.value >= 2)
+    # Cancel while later requests are really in flight, so there is a connection to close.
+    await until(lambda: playground.progress.value >= 2 and echo.in_flight >= 1)
     playground.cancel_button.click()
     results = await playground.job
     done = results[results.output.notna()]
