@@ -15,7 +15,7 @@ import httpx
 from ._config import DEFAULT_CONNECT_TIMEOUT, Settings, azure_settings, mask_key, openai_settings
 from ._errors import APIConnectionError, APIStatusError, APITimeoutError, status_error
 from ._files import Upload, form_fields
-from ._objects import APIObject, BinaryResponse, TextResponse, attach, loads
+from ._objects import APIObject, BinaryResponse, TextResponse, attach, jsonable, loads
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._retry import RetryEvent, retry_delay, should_retry
 from ._streaming import AsyncStream, AsyncStreamedBinary, Stream, StreamedBinary, chunk_parser
@@ -238,7 +238,7 @@ class BaseClient:
 
             return _Prepared(build, [upload for _, upload in uploads], stream)
         if body is not None:
-            content = json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=_jsonable).encode()
+            content = json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=jsonable).encode()
             request_headers = {**(request_headers or {}), "Content-Type": "application/json"}
         else:
             content = None
@@ -330,13 +330,6 @@ def _uploads(files: dict[str, Any]) -> list[tuple[str, Upload]]:
 
 def _is_resource(value: Any) -> bool:
     return hasattr(value, "_client") and not isinstance(value, (str, bytes))
-
-
-def _jsonable(value: Any) -> Any:
-    tolist = getattr(value, "tolist", None)
-    if tolist is not None:
-        return tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _failure_reason(error: Exception) -> str:

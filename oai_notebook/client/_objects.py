@@ -30,7 +30,7 @@ class APIObject(dict):
         return json.loads(self.to_json())
 
     def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self, default=_jsonable, **kwargs)
+        return json.dumps(self, default=jsonable, **kwargs)
 
     @property
     def headers(self) -> Any:
@@ -70,7 +70,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """The JSON encoder's fallback: numpy arrays and scalars become lists and numbers."""
     tolist = getattr(value, "tolist", None)
     if tolist is not None:
         return tolist()
